@@ -109,7 +109,8 @@ def test_a_hotline_call_is_answered_and_read_with_the_receipt_read_out(live_serv
     page.select_option("#unit_id", str(live_server.bureau_id))
     page.fill("#title", "社保窗口排队太久")
     page.fill("#body", "来电反映：市人社局社保窗口上午只开一个，排队两个多小时。")
-    page.get_by_role("button", name="Record the case").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record the case").click()
 
     expect(page.locator("h1")).to_have_text("Case recorded", use_inner_text=True)
     number = page.locator(".case-number").inner_text().strip()
@@ -120,7 +121,8 @@ def test_a_hotline_call_is_answered_and_read_with_the_receipt_read_out(live_serv
     with page.expect_navigation():
         page.get_by_role("button", name="Done — clear the receipt").click()
     assert receipt not in page.content()
-    page.get_by_role("button", name="Sign out").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
 
     # A handler takes the case from received to answered.
     sign_in(page, live_server.url, *staff.handler)
@@ -140,7 +142,8 @@ def test_a_hotline_call_is_answered_and_read_with_the_receipt_read_out(live_serv
     phone.goto(live_server.url + "/track")
     phone.fill("#number", number)
     phone.fill("#receipt", receipt.lower().replace("-", " "))
-    phone.get_by_role("button", name="查询").click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="查询").click()
 
     expect(phone.locator("h1")).to_have_text(f"受理编号 {number}", use_inner_text=True)
     assert ANSWER in phone.locator("main").inner_text()

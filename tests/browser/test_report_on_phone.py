@@ -57,10 +57,12 @@ def test_a_report_sent_from_a_phone_can_be_followed_with_its_receipt(live_server
     yesterday = datetime.now(ZoneInfo("Asia/Shanghai")).date() - timedelta(days=1)
 
     page.goto(live_server.url + "/")
-    page.get_by_role("link", name="投诉举报").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="投诉举报").first.click()
     expect(page.locator("h1")).to_have_text("投诉举报", use_inner_text=True)
+    # the script that folds the contact fields away is deferred: it runs a moment after the h1
+    expect(page.locator("[data-contact-fields]")).to_be_hidden()
     assert fits_the_screen(page)
-    assert page.locator("[data-contact-fields]").is_hidden()
 
     page.select_option("#unit_id", str(live_server.bureau_id))
     page.wait_for_selector(f'#cadre_id option[value="{live_server.cadre_id}"]', state="attached")
@@ -80,10 +82,12 @@ def test_a_report_sent_from_a_phone_can_be_followed_with_its_receipt(live_server
     assert receipt not in page.title()
     assert fits_the_screen(page)
 
-    page.get_by_role("link", name="查询办理情况").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="查询办理情况").first.click()
     page.fill("#number", number)
     page.fill("#receipt", receipt.lower())
-    page.get_by_role("button", name="查询").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="查询").click()
 
     expect(page.locator("h1")).to_have_text(f"受理编号 {number}", use_inner_text=True)
     expect(page.locator(".status")).to_have_text("已收到", use_inner_text=True)
