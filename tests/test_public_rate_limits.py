@@ -1,11 +1,32 @@
 """Rate limits: too many attempts get a helpful page in the reader's language."""
 
 import pytest
+from sqlalchemy import select
 
-from portal.extensions import limiter
+from portal.extensions import db, limiter
+from portal.models import (
+    Case,
+    CaseMessage,
+    HandlingFeedback,
+    MessageDirection,
+    Role,
+    Satisfaction,
+    Unit,
+)
+from portal.services import workflow
 from tests.evidence import corpus
 from tests.evidence.helpers import attachments, stored_files, upload
-from tests.public import count_cases, csrf_token_on, english, opinion_form, seed_city
+from tests.factories import add_user
+from tests.public import (
+    CityIds,
+    count_cases,
+    csrf_token_on,
+    english,
+    open_case,
+    opinion_form,
+    seed_city,
+    send_case,
+)
 
 LONG_TEXT = "第二次反映：窗口仍然只开一个。\n排队的人一直排到门外，老人站了两个小时。"
 
@@ -154,3 +175,65 @@ def test_the_kept_form_carries_a_token_that_sends_it_once_the_limit_has_passed(m
 
     assert (refused.status_code, response.status_code) == (429, 303)
     assert count_cases(app) == 2
+
+
+def test_information_refused_by_the_limit_comes_back_with_its_text(app):
+    ids = seed_city(app)
+    client = english(app.test_client())
+    open_case(client, *send_case(client, "opinion", opinion_form(ids)))
+    first = client.post("/track/case/information", data={"body": "窗口下午也只开一个。"})
+
+    refused = client.post("/track/case/information", data={"body": LONG_TEXT})
+
+    page = refused.get_data(as_text=True)
+    assert (first.status_code, refused.status_code) == (303, 429)
+    assert refused.headers["Retry-After"] == "3600"
+    assert f"{LONG_TEXT}</textarea>" in page
+    assert "Too many attempts: your information was not added" in page
+    assert "Please try again in 60 minutes." in page
+    assert "This form had expired" not in page
+    assert reporter_messages(app) == ["窗口下午也只开一个。"]
+
+
+def test_a_verdict_refused_by_the_limit_comes_back_with_its_reason(app):
+    ids = seed_city(app)
+    client = english(app.test_client())
+    number, receipt = send_case(client, "opinion", opinion_form(ids))
+    answer_case(app, ids, number)
+    open_case(client, number, receipt)
+    assert client.post("/track/case/verdict", data={"satisfaction": "satisfied"}).status_code == 303
+
+    refused = client.post(
+        "/track/case/verdict", data={"satisfaction": "dissatisfied", "reason": LONG_TEXT}
+    )
+
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 429
+    assert f"{LONG_TEXT}</textarea>" in page
+    assert "so this was not sent. Your text is kept below: please send it again in 60" in page
+    # the notice is the verdict's own: the information form below is untouched
+    assert "Too many attempts: your information was not added" not in page
+    with app.app_context():
+        assert db.session.scalars(select(HandlingFeedback.satisfaction)).all() == [
+            Satisfaction.SATISFIED
+        ]
+
+
+def reporter_messages(app) -> list[str]:
+    with app.app_context():
+        query = select(CaseMessage.body).where(
+            CaseMessage.direction == MessageDirection.FROM_REPORTER
+        )
+        return list(db.session.scalars(query.order_by(CaseMessage.id)))
+
+
+def answer_case(app, ids: CityIds, number: str) -> None:
+    """Take a case from received to answered, as a handler of the city."""
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.number == number))
+        handler = add_user(Role.HANDLER, db.session.get(Unit, ids.committee), "handler")
+        workflow.accept_case(case, handler, case.version)
+        workflow.assign_case(case, handler, case.version, case.unit)
+        workflow.start_case(case, handler, case.version)
+        workflow.answer_case(case, handler, case.version, "已增开窗口。")
+        db.session.commit()

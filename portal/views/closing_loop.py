@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import flash, g, redirect, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
 from portal.clock import local_date
-from portal.errors import keeps_text_on_csrf_failure
+from portal.errors import keeps_text_on_csrf_failure, keeps_text_on_rate_limit
 from portal.extensions import db, limiter
 from portal.forms import InformationForm, PageForm
 from portal.forms_feedback import CheckinForm, VerdictForm
@@ -91,6 +91,7 @@ def _blank(form_class: type[PageForm], asked) -> PageForm | None:
 
 
 @public.post("/track/case/verdict")
+@keeps_text_on_rate_limit
 @keeps_text_on_csrf_failure
 @limiter.limit(submit_limit, methods=["POST"], deduct_when=recorded, exempt_when=form_expired)
 @no_store
@@ -115,6 +116,7 @@ def judge_answer():
 
 
 @public.post("/track/case/checkin")
+@keeps_text_on_rate_limit
 @keeps_text_on_csrf_failure
 @limiter.limit(submit_limit, methods=["POST"], deduct_when=recorded, exempt_when=form_expired)
 @no_store
@@ -139,17 +141,37 @@ def answer_checkin():
 
 
 def _valid(form: PageForm) -> bool:
-    """Validate a form; an expired one says so itself, not in the information form below."""
+    """Validate a form; one expired or refused by a limit says so itself, not the form below."""
     if g.pop("csrf_failed", False):
         g.form_expired_here = True
         form.form_errors.append(
-            _(
+            _refused_by_limit()
+            if g.pop("rate_limited", False)
+            else _(
                 "This form had expired, so it was not sent. Your text is kept below: "
                 "please check it and send it again."
             )
         )
         return False
     return form.validate()
+
+
+def _refused_by_limit() -> str:
+    """Say that the sending limit refused the form, and when to send it again."""
+    retry_after = g.get("retry_after")
+    if not retry_after:
+        return _(
+            "Too many attempts from this connection, so this was not sent. Your text is kept "
+            "below: please send it again later."
+        )
+    minutes = (retry_after + 59) // 60
+    return ngettext(
+        "Too many attempts from this connection, so this was not sent. Your text is kept "
+        "below: please send it again in %(num)d minute.",
+        "Too many attempts from this connection, so this was not sent. Your text is kept "
+        "below: please send it again in %(num)d minutes.",
+        minutes,
+    )
 
 
 def _shown_again(case: Case, name: str, form: PageForm):

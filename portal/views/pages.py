@@ -31,11 +31,16 @@ def render_form(template: str, form: PageForm, **context):
     """Render a form page with the status its state calls for.
 
     400 when the CSRF token failed (the text comes back with a "form expired" notice),
-    422 when the form holds errors, 200 otherwise.
+    422 when the form holds errors, 200 otherwise. A form refused by a rate limit comes back
+    the way an expired one does, under the limit's notice (``rate_limited``); errors.py makes
+    its status 429.
     """
-    csrf_expired = bool(g.get("csrf_failed"))
-    status = 400 if csrf_expired else 422 if form.has_errors() else 200
-    page = render_template(template, form=form, csrf_expired=csrf_expired, **context)
+    rate_limited = bool(g.get("rate_limited"))
+    csrf_expired = bool(g.get("csrf_failed")) and not rate_limited
+    status = 400 if csrf_expired or rate_limited else 422 if form.has_errors() else 200
+    page = render_template(
+        template, form=form, csrf_expired=csrf_expired, rate_limited=rate_limited, **context
+    )
     return page, status
 
 

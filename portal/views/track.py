@@ -8,7 +8,7 @@ from flask import abort, current_app, flash, g, redirect, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from portal.errors import keeps_text_on_csrf_failure
+from portal.errors import keeps_text_on_csrf_failure, keeps_text_on_rate_limit
 from portal.evidence_files import evidence_response
 from portal.extensions import db, limiter
 from portal.forms import ConfirmForm, InformationForm, TrackForm
@@ -66,6 +66,7 @@ def tracked_case():
 
 
 @public.post("/track/case/information")
+@keeps_text_on_rate_limit
 @keeps_text_on_csrf_failure
 @limiter.limit(submit_limit, methods=["POST"], deduct_when=recorded, exempt_when=form_expired)
 @no_store
