@@ -17,13 +17,15 @@ from wtforms.validators import InputRequired, NumberRange
 
 from moderation.forms_case import HiddenInteger
 from portal.clock import local_zone
-from portal.models import REPRESENTATIVE_GROUPS, VoterGroup, utcnow
+from portal.models import REPRESENTATIVE_GROUPS, ReviewRound, VoterGroup, utcnow
 from portal.services.ballots import MAX_BATCH
 from portal.services.reviews import Schedule
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 #: A new round is offered to open at the next full hour and to run this long.
 DEFAULT_DAYS = 14
+#: The fields of the form that changes a scheduled round, apart from the one that schedules.
+RESCHEDULE_PREFIX = "change"
 
 
 class LocalTimeField(DateTimeLocalField):
@@ -94,6 +96,20 @@ class ScheduleForm(FlaskForm):
             closes_at=opens + timedelta(days=DEFAULT_DAYS),
             quorum=config["REVIEW_QUORUM"],
             threshold_percent=config["REVIEW_THRESHOLD_PERCENT"],
+        )
+
+    @classmethod
+    def of_review(cls, review: ReviewRound) -> ScheduleForm:
+        """Return a form holding a scheduled round's current schedule, to change it."""
+        return cls(
+            formdata=None,
+            prefix=RESCHEDULE_PREFIX,
+            version=review.round.item.version,
+            opens_at=review.opens_at,
+            closes_at=review.closes_at,
+            quorum=review.quorum,
+            threshold_percent=review.threshold_percent,
+            public_voting=review.public_voting,
         )
 
     def schedule(self) -> Schedule:

@@ -17,13 +17,13 @@ from flask_wtf import FlaskForm
 
 from moderation import console
 from moderation.forms import show_error
-from moderation.forms_reviews import BallotForm, ScheduleForm
+from moderation.forms_reviews import RESCHEDULE_PREFIX, BallotForm, ScheduleForm
 from moderation.guard import add_nav_item, requires
 from moderation.items import add_item_panel, load_item
 from moderation.loading import load_or_404
 from portal.errors import keeps_text_on_csrf_failure
 from portal.extensions import db
-from portal.models import ItemState, RectificationItem, ReviewRound
+from portal.models import ItemState, RectificationItem, ReviewRound, ReviewStatus
 from portal.policy import Permission, can
 from portal.services import reviews
 from portal.services.ballots import ballot_batches
@@ -67,6 +67,34 @@ def schedule_review(item_id: int):
         return render_reviews(load_item(item_id), refusal_status(error), schedule_form=form)
     db.session.commit()
     flash(_("The satisfaction round is scheduled."), "success")
+    return redirect(url_for("console.item_review", item_id=item_id), 303)
+
+
+@console.post("/reviews/<int:review_id>/schedule")
+@requires(Permission.MANAGE_ITEMS)
+@keeps_text_on_csrf_failure
+def reschedule_review(review_id: int):
+    """Change the schedule and rules of a round that has not opened yet."""
+    review = load_review(review_id)
+    item_id = review.round.item_id
+    form = ScheduleForm(prefix=RESCHEDULE_PREFIX)
+    if g.get("csrf_failed") or not form.validate():
+        status = 400 if g.get("csrf_failed") else 422
+        return render_reviews(review.round.item, status, reschedule_form=form)
+    try:
+        changed = reviews.reschedule_review(review, current_user, form.schedule())
+    except reviews.InvalidReviewTransition as error:
+        db.session.rollback()
+        return render_reviews(load_item(item_id), 422, message=error.message)
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return render_reviews(load_item(item_id), 422, reschedule_form=form)
+    db.session.commit()
+    if changed:
+        flash(_("The round's schedule is changed."), "success")
+    else:
+        flash(_("Nothing changed: the schedule was already so."), "warning")
     return redirect(url_for("console.item_review", item_id=item_id), 303)
 
 
@@ -118,9 +146,13 @@ def render_reviews(
     schedule_form: ScheduleForm | None = None,
     ballot_form: BallotForm | None = None,
     message: str | None = None,
+    reschedule_form: ScheduleForm | None = None,
 ):
     """Render an item's rounds; a form posted in vain comes back with its values and errors."""
-    schedulable = item.state == ItemState.RESULT_PUBLISHED and not reviews.current_review(item)
+    current = reviews.current_review(item)
+    schedulable = item.state == ItemState.RESULT_PUBLISHED and not current
+    if reschedule_form is None and current and current.status == ReviewStatus.SCHEDULED:
+        reschedule_form = ScheduleForm.of_review(current)
     rounds = item_reviews(item, live=True)
     page = render_template(
         "moderation/review_item.html",
@@ -132,6 +164,7 @@ def render_reviews(
         ballot_form=ballot_form or BallotForm(formdata=None),
         move_form=FlaskForm(),
         message=message,
+        reschedule_form=reschedule_form,
     )
     return make_response(page, status)
 

@@ -1,6 +1,7 @@
 """Satisfaction rounds (满意度测评): scheduled, opened and closed through one small table.
 
-A round is scheduled for an item's current rectification round once its result is public,
+A round is scheduled for an item's current rectification round once its result is public;
+until it opens, its times, quorum, threshold and public vote may be changed (rescheduled). It
 opens (by staff, or by date through ``flask reviews tick``) and closes the same ways. Opening
 puts the item under review; closing counts the votes and accepts the item, or sends it back
 to rectify again in round n+1 (the item's own table opens that round). Every move locks the
@@ -41,6 +42,7 @@ R = ReviewStatus
 
 #: (status, action) -> new status. The whole life of a satisfaction round.
 REVIEW_TRANSITIONS: dict[tuple[ReviewStatus, str], ReviewStatus] = {
+    (R.SCHEDULED, "reschedule"): R.SCHEDULED,
     (R.SCHEDULED, "open"): R.OPEN,
     (R.OPEN, "close"): R.CLOSED,
 }
@@ -101,17 +103,60 @@ def schedule_review(
         actor=actor,
         object_type="review",
         object_id=review.id,
-        details={
-            "item": item.id,
-            "round": item.round_number,
-            "opens_at": schedule.opens_at.isoformat(),
-            "closes_at": schedule.closes_at.isoformat(),
-            "quorum": schedule.quorum,
-            "threshold_percent": schedule.threshold_percent,
-            "public_voting": schedule.public_voting,
-        },
+        details={"item": item.id, "round": item.round_number, **_schedule_details(schedule)},
     )
     return review
+
+
+def reschedule_review(review: ReviewRound, actor: User, schedule: Schedule) -> bool:
+    """Change a scheduled round's times and rules before it opens; False if nothing changed.
+
+    Once the round is open its rules stay as the voters found them.
+    """
+    # Not _may_move: a round already "scheduled" is where rescheduling starts, not a repeat.
+    check_manager(actor, review.round.item)
+    lock_review(review)
+    if (review.status, "reschedule") not in REVIEW_TRANSITIONS:
+        raise InvalidReviewTransition(
+            _l("The round is open already: its schedule and rules can no longer change.")
+        )
+    _check_schedule(schedule)
+    before = _schedule_of(review)
+    if before == schedule:
+        return False
+    review.opens_at, review.closes_at = schedule.opens_at, schedule.closes_at
+    review.quorum, review.threshold_percent = schedule.quorum, schedule.threshold_percent
+    review.public_voting = schedule.public_voting
+    _moved(
+        review,
+        "reschedule",
+        actor,
+        BY_STAFF,
+        before=_schedule_details(before),
+        after=_schedule_details(schedule),
+    )
+    return True
+
+
+def _schedule_of(review: ReviewRound) -> Schedule:
+    return Schedule(
+        opens_at=review.opens_at,
+        closes_at=review.closes_at,
+        quorum=review.quorum,
+        threshold_percent=review.threshold_percent,
+        public_voting=review.public_voting,
+    )
+
+
+def _schedule_details(schedule: Schedule) -> dict:
+    """Return a schedule as the audit trail records it."""
+    return {
+        "opens_at": schedule.opens_at.isoformat(),
+        "closes_at": schedule.closes_at.isoformat(),
+        "quorum": schedule.quorum,
+        "threshold_percent": schedule.threshold_percent,
+        "public_voting": schedule.public_voting,
+    }
 
 
 def open_review(review: ReviewRound, actor: User | None, by: str = BY_STAFF) -> bool:

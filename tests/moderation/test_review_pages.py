@@ -219,3 +219,74 @@ def test_the_items_console_page_leads_to_its_rounds(desk):
     page = desk.client.get(f"/console/items/{desk.item_id}").get_data(as_text=True)
 
     assert "Run the satisfaction rounds and print ballot codes" in page
+
+
+def _reschedule(desk: Desk, app, review_id: int, **fields):
+    in_a_day = utcnow() + timedelta(days=1)
+    data = {
+        "change-version": "1",
+        "change-opens_at": _local_city(app, in_a_day),
+        "change-closes_at": _local_city(app, in_a_day + timedelta(days=10)),
+        "change-quorum": "4",
+        "change-threshold_percent": "80",
+        **{f"change-{name}": value for name, value in fields.items()},
+    }
+    return desk.client.post(f"/console/reviews/{review_id}/schedule", data=data)
+
+
+def test_a_scheduled_round_is_offered_its_own_schedule_to_change(app, desk):
+    _schedule(desk, app, quorum="6")
+    review = _review(app, desk)
+
+    page = desk.client.get(f"/console/items/{desk.item_id}/reviews").get_data(as_text=True)
+
+    assert "Change the schedule or the rules" in page
+    assert 'name="change-quorum" type="number" value="6"' in page
+    assert f'value="{_local_city(app, review.opens_at)}"' in page
+
+
+def test_a_round_is_rescheduled_before_it_opens(app, desk):
+    _schedule(desk, app)
+    review_id = _review(app, desk).id
+
+    response = _reschedule(desk, app, review_id, quorum="11", public_voting="y")
+    shown = desk.client.get(response.headers["Location"]).get_data(as_text=True)
+
+    assert response.status_code == 303
+    assert "The round&#39;s schedule is changed." in shown
+    review = _review(app, desk)
+    assert (review.status, review.quorum, review.public_voting) == (
+        ReviewStatus.SCHEDULED,
+        11,
+        True,
+    )
+    assert review.opens_at > utcnow() + timedelta(hours=23)
+
+
+def test_a_rescheduling_that_closes_before_it_opens_comes_back_with_its_values(app, desk):
+    _schedule(desk, app)
+    review_id = _review(app, desk).id
+    opens = _local_city(app, utcnow() + timedelta(days=3))
+
+    response = _reschedule(desk, app, review_id, opens_at=opens, closes_at=opens, quorum="13")
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "The round must close after it opens." in page
+    assert 'name="change-quorum" type="number" value="13"' in page
+    assert '<details class="reschedule" open>' in page
+    assert _review(app, desk).quorum == 3
+
+
+def test_an_open_round_offers_no_change_and_refuses_one(app, desk):
+    _schedule(desk, app)
+    review_id = _review(app, desk).id
+    desk.client.post(f"/console/reviews/{review_id}/open")
+
+    page = desk.client.get(f"/console/items/{desk.item_id}/reviews").get_data(as_text=True)
+    response = _reschedule(desk, app, review_id, threshold_percent="50")
+
+    assert "Change the schedule or the rules" not in page
+    assert response.status_code == 422
+    assert "its schedule and rules can no longer change" in response.get_data(as_text=True)
+    assert _review(app, desk).threshold_percent == 80

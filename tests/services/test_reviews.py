@@ -1,5 +1,6 @@
 """The life of a satisfaction round, stated as its transition table, and what it does to items."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -22,10 +23,12 @@ from portal.services.reviews import (
     BY_DATE,
     REVIEW_TRANSITIONS,
     InvalidReviewTransition,
+    Schedule,
     close_review,
     due_to_close,
     due_to_open,
     open_review,
+    reschedule_review,
 )
 from tests.factories import add_unit, add_user, build_city
 from tests.reviews import add_votes, item_with_result, open_round, schedule, votes
@@ -33,6 +36,7 @@ from tests.reviews import add_votes, item_with_result, open_round, schedule, vot
 R = ReviewStatus
 
 SPECIFICATION = [
+    (R.SCHEDULED, "reschedule", R.SCHEDULED),
     (R.SCHEDULED, "open", R.OPEN),
     (R.OPEN, "close", R.CLOSED),
 ]
@@ -220,6 +224,75 @@ def test_a_second_round_for_the_same_result_is_refused(world):
 
     with pytest.raises(DomainError):
         schedule(item, handler)
+
+
+def _later(review: ReviewRound, **changes) -> Schedule:
+    """Return the round's schedule a day later, with the given changes."""
+    values = {
+        "opens_at": review.opens_at + timedelta(days=1),
+        "closes_at": review.closes_at + timedelta(days=1),
+        "quorum": review.quorum,
+        "threshold_percent": review.threshold_percent,
+        "public_voting": review.public_voting,
+    }
+    return Schedule(**{**values, **changes})
+
+
+def test_a_scheduled_round_is_rescheduled_with_an_audit_row_of_before_and_after(world):
+    _city, handler, item = world
+    review = schedule(item, handler)
+    first_opening = review.opens_at
+    later = _later(review, quorum=9, public_voting=True)
+
+    assert reschedule_review(review, handler, later) is True
+
+    assert review.status == R.SCHEDULED
+    assert (review.opens_at, review.closes_at) == (later.opens_at, later.closes_at)
+    assert (review.quorum, review.public_voting) == (9, True)
+    assert _actions(review) == [("review.schedule", "handler"), ("review.reschedule", "handler")]
+    details = json.loads(
+        db.session.scalars(
+            select(AuditEvent.details).where(AuditEvent.action == "review.reschedule")
+        ).one()
+    )
+    assert details["before"]["opens_at"] == first_opening.isoformat()
+    assert details["after"]["quorum"] == 9
+    assert due_to_open(first_opening + timedelta(minutes=1)) == []
+
+
+def test_the_same_schedule_again_changes_nothing_and_writes_no_row(world):
+    _city, handler, item = world
+    review = schedule(item, handler)
+
+    assert (
+        reschedule_review(
+            review, handler, _later(review, opens_at=review.opens_at, closes_at=review.closes_at)
+        )
+        is False
+    )
+    assert _actions(review) == [("review.schedule", "handler")]
+
+
+def test_an_open_round_keeps_its_rules(world):
+    _city, handler, item = world
+    review = open_round(item, handler)
+
+    with pytest.raises(InvalidReviewTransition):
+        reschedule_review(review, handler, _later(review, threshold_percent=50))
+    assert review.threshold_percent == 80
+
+
+def test_a_rescheduling_that_makes_no_sense_or_comes_from_outside_is_refused(world):
+    city, handler, item = world
+    review = schedule(item, handler)
+    outsider = add_user(Role.OFFICER, city.bureau, "officer")
+
+    with pytest.raises(DomainError) as refusal:
+        reschedule_review(review, handler, _later(review, closes_at=review.opens_at))
+    assert refusal.value.field == "closes_at"
+    with pytest.raises(DomainError):
+        reschedule_review(review, outsider, _later(review))
+    assert _actions(review) == [("review.schedule", "handler")]
 
 
 def test_rounds_fall_due_by_their_dates(world):
