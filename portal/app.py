@@ -9,6 +9,7 @@ from flask import Flask
 
 from portal import auth, config, database, errors, i18n, security
 from portal.extensions import babel, csrf, db, limiter, migrate
+from portal.requests import PortalRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -18,6 +19,7 @@ MIGRATIONS = ROOT / "migrations"
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create and wire up the portal; it never migrates or seeds anything itself."""
     app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
+    app.request_class = PortalRequest
     app.config.from_object(config.Defaults)
     if test_config is None:
         app.config.from_prefixed_env("PORTAL")

@@ -1,6 +1,7 @@
 """Bad input on the case forms: a clear message at the field, the text kept, nothing stored."""
 
 from datetime import date, timedelta
+from urllib.parse import quote, urlencode
 
 import pytest
 
@@ -276,3 +277,32 @@ def test_a_mistyped_year_far_in_the_past_is_refused_at_its_field(app, client, id
     assert (
         f'<a href="#event_date">Please check the year: we take events from {earliest} on.' in page
     )
+
+
+def test_a_url_encoded_text_that_is_not_utf8_is_refused_and_kept(app, client, ids):
+    fields = {k: v for k, v in opinion_form(ids).items() if k != "body"}
+    body = quote("前半") + "%FF%FE" + quote("后半")
+
+    response = client.post(
+        "/submit/opinion",
+        data=f"{urlencode(fields)}&body={body}",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    page = refused(app, response)
+    assert "could not be read" in page
+    assert "前半\ufffd\ufffd后半</textarea>" in page
+
+
+def test_raw_bytes_in_a_url_encoded_form_are_refused_and_kept(app, client, ids):
+    fields = {k: v for k, v in opinion_form(ids).items() if k != "body"}
+
+    response = client.post(
+        "/submit/opinion",
+        data=urlencode(fields).encode() + "&body=前半".encode() + b"\xff" + "后半".encode(),
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    page = refused(app, response)
+    assert "could not be read" in page
+    assert "前半\ufffd后半</textarea>" in page
