@@ -11,7 +11,7 @@ from flask import Flask
 
 from portal.demo.reset import delete_all_data
 from portal.extensions import db
-from portal.models import Attachment, FileKind
+from portal.models import Attachment, FileKind, Unit
 from portal.services.evidence import CleanFile, attach_files
 from tests.evidence import corpus
 from tests.factories import build_city, make_case
@@ -58,6 +58,20 @@ def test_reset_replaces_the_demos_files_with_the_new_demos(demo_app, uploads):
     assert not first_demo & stored
 
 
+def test_a_reset_forgets_the_objects_of_the_rows_it_deleted(demo_app):
+    runner = demo_app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    # Objects still referenced stay in the session's identity map; the new demo's rows take
+    # their ids again (SQLite reuses them, PostgreSQL's sequences restart).
+    units_of_the_first_demo = db.session.scalars(sa.select(Unit)).all()
+
+    result = runner.invoke(args=["seed-demo", "--reset"])
+
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert units_of_the_first_demo
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Unit)) > 0
+
+
 def test_reset_removes_no_file_the_database_did_not_know(attached, uploads, tmp_path):
     stray = uploads / "notes.txt"
     stray.write_text("not evidence")
@@ -83,9 +97,10 @@ def test_reset_removes_no_file_the_database_did_not_know(attached, uploads, tmp_
 
 
 def test_a_reset_rolled_back_keeps_the_files_of_the_rows_it_kept(attached, uploads):
+    name = attached.storage_name
     delete_all_data()
     db.session.rollback()
     db.session.commit()  # a later commit in the same session removes nothing either
 
-    assert files_in(uploads) == {attached.storage_name}
-    assert db.session.scalar(sa.select(Attachment.storage_name)) == attached.storage_name
+    assert files_in(uploads) == {name}
+    assert db.session.scalar(sa.select(Attachment.storage_name)) == name

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Table, event, select, text
+from sqlalchemy import Table, event, inspect, select, text
 from sqlalchemy.orm import Session, SessionTransaction
 
 from portal.evidence_files import STORAGE_NAME, upload_dir
@@ -19,6 +19,7 @@ def delete_all_data() -> None:
     """Delete every data row, history included; the seeded reference rows stay.
 
     The evidence files of the deleted attachments are removed when the transaction commits.
+    The session's objects of the deleted rows are expunged (detached), whatever comes next.
     """
     _remove_files_on_commit()
     tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
@@ -28,6 +29,19 @@ def delete_all_data() -> None:
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
     else:
         _delete_on_sqlite(tables)
+    _forget_objects_of(tables)
+
+
+def _forget_objects_of(tables: list[Table]) -> None:
+    """Expunge the session's objects of the emptied tables.
+
+    Their rows went without the ORM, and new rows take their ids again (SQLite reuses them,
+    the sequences restart): left in the identity map, they would be taken for the new rows.
+    """
+    emptied = set(tables)
+    for instance in list(db.session.identity_map.values()):
+        if emptied.intersection(inspect(instance).mapper.tables):
+            db.session.expunge(instance)
 
 
 def _delete_on_sqlite(tables: list[Table]) -> None:
