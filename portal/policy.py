@@ -6,8 +6,9 @@ see only the cases assigned to their subtree. Objects outside one's scope are an
 404 by the console, as if they did not exist.
 
 Recusal (回避) comes on top of the scope: a case about a cadre is never shown to the account
-linked to that cadre, nor to accounts working inside the cadre's own unit (the unit itself or
-below it); it goes to the organization department above. The top of the tree has nothing above
+linked to that cadre, nor to accounts working inside the cadre's own units (the unit the case
+is about and every unit where the cadre holds a post today, each with the units below it); it
+goes to the organization department above them. The top of the tree has nothing above
 it, so the accounts scoped there keep the cases about its own cadres (their own excepted).
 Protected cases, opened when a reporter says they faced retaliation, are seen at the top only.
 """
@@ -21,7 +22,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, false, literal, or_, sele
 
 from portal.clock import local_today
 from portal.extensions import db
-from portal.models import Case, Role, SupervisorConflict, Unit, UnitKind, User
+from portal.models import Case, Post, Role, SupervisorConflict, Unit, UnitKind, User
 
 
 class Permission(enum.StrEnum):
@@ -133,7 +134,23 @@ def is_recused(user: User, case: Case) -> bool:
         return False
     if user.cadre_id == case.cadre_id:
         return True
-    return not at_top(user) and case.unit_id in _path_ids(user.unit)
+    if at_top(user):
+        return False
+    path = set(_path_ids(user.unit))
+    return any(unit.id in path for unit in cadre_units(case))
+
+
+def cadre_units(case: Case) -> list[Unit]:
+    """Return the units of the cadre a case is about: the case's, and those of today's posts.
+
+    A cadre may hold posts in several units at once, or move after the report came in; the
+    colleagues of every one of them are recused.
+    """
+    if case.cadre is None:
+        return []
+    today = local_today()
+    posted = [post.unit for post in case.cadre.posts if post.held_on(today)]
+    return [case.unit, *(unit for unit in posted if unit.id != case.unit_id)]
 
 
 def is_barred(user: User, case: Case) -> bool:
@@ -177,8 +194,23 @@ def _recusal(user: User) -> list[ColumnElement[bool]]:
     if user.cadre_id is not None:
         outside.append(Case.cadre_id != literal(user.cadre_id, literal_execute=True))
     if not at_top(user):
-        outside.append(Case.unit_id.not_in(_literals(_path_ids(user.unit))))
+        path = _path_ids(user.unit)
+        outside.append(Case.unit_id.not_in(_literals(path)))
+        posted = _cadres_posted_in(path)
+        if posted:
+            outside.append(Case.cadre_id.not_in(_literals(posted)))
     return [or_(Case.cadre_id.is_(None), and_(*outside))] if outside else []
+
+
+def _cadres_posted_in(unit_ids: list[int]) -> list[int]:
+    """Return the cadres holding a post today in one of the units."""
+    today = local_today()
+    query = select(Post.cadre_id).where(
+        Post.unit_id.in_(_literals(unit_ids)),
+        Post.starts_on <= today,
+        or_(Post.ends_on.is_(None), Post.ends_on >= today),
+    )
+    return sorted(set(db.session.scalars(query)))
 
 
 def can_see_case(user: User, case: Case) -> bool:
@@ -189,21 +221,22 @@ def can_see_case(user: User, case: Case) -> bool:
 def may_handle(case: Case, unit: Unit) -> bool:
     """Tell whether a unit may be given a case: never one inside the accused cadre's unit.
 
-    A protected case stays at the top of the tree; so does a case about a cadre of the top
-    unit itself, which has no department above it.
+    The cadre's units are the case's and those where the cadre holds a post today
+    (:func:`cadre_units`). A protected case stays at the top of the tree; so does a case about
+    a cadre of the top unit itself, which has no department above it.
     """
     if unit.parent_id is None:
         return True
     if case.is_protected:
         return False
-    return case.cadre_id is None or not unit.path.startswith(case.unit.path)
+    return not any(unit.path.startswith(own.path) for own in cadre_units(case))
 
 
 def handling_unit(case: Case) -> Unit:
     """Return the unit that handles a case: its own, or for a cadre the department above.
 
-    That department is the nearest organization department whose unit lies outside the
-    cadre's unit, looking up the tree; the top of the tree when there is none.
+    That department is the nearest organization department that lies outside every unit of
+    the cadre, looking up the tree; the top of the tree when there is none.
     """
     if case.cadre_id is None and not case.is_protected:
         return case.unit

@@ -5,21 +5,21 @@ with and without the report about them.
 """
 
 from dataclasses import astuple
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from portal.clock import local_today
 from portal.extensions import db
-from portal.models import Case, CaseKind, CaseStatus, Channel, Role
+from portal.models import Case, CaseKind, CaseStatus, Channel, Post, Role, UnitKind, User
 from portal.policy import can_see_case, handling_unit, is_recused, may_handle, visible_cases
 from portal.services import queue, workflow
 from portal.services.cases import assignable_units, case_file, possible_handlers
 from portal.services.errors import DomainError
 from portal.services.queue import AssignOutcome, QueueFilter, bulk_assign, queue_page
 from portal.services.queue_counts import my_work_counts
-from tests.factories import add_cadre, add_user, build_city, category, make_case
+from tests.factories import add_cadre, add_unit, add_user, build_city, category, make_case
 
 
 @pytest.fixture
@@ -70,6 +70,66 @@ def test_the_top_of_the_tree_keeps_the_cases_about_its_own_cadres(city):
     assert _sees(handler, report)
     assert may_handle(report, city.committee)
     assert handling_unit(report) == city.committee
+
+
+def test_the_colleagues_of_every_post_the_cadre_holds_are_recused(city):
+    # The head of the district's organization department is also the township's secretary:
+    # a report from the township must not land in the head's own department.
+    department = add_unit("东城区委组织部", UnitKind.ORGANIZATION_DEPARTMENT, city.district)
+    head, _post = add_cadre("钱部长", department, title="部长")
+    db.session.add(
+        Post(cadre=head, unit=city.township, title="党工委书记", starts_on=date(2021, 1, 1))
+    )
+    subordinate = add_user(Role.HANDLER, department, "subordinate")
+    report = _report_about(head, city.township)
+
+    assert is_recused(subordinate, report)
+    assert not _sees(subordinate, report)
+    assert not may_handle(report, department)
+    assert (
+        handling_unit(report) == city.organization_department
+    )  # the city's, above both of the head's units
+    assert department not in assignable_units(city_handler(city), report)
+
+
+def test_a_cadre_who_moves_after_the_report_is_kept_from_the_new_colleagues_too(city):
+    report = _report_about(city.cadre, city.bureau)
+    district = add_user(Role.HANDLER, city.district, "district")
+    workflow.accept_case(report, city_handler(city), report.version)
+    workflow.assign_case(report, city_handler(city), report.version, city.district)
+    assert _sees(district, report)
+
+    db.session.add(
+        Post(cadre=city.cadre, unit=city.district, title="副区长", starts_on=local_today())
+    )
+    db.session.flush()
+
+    assert not _sees(district, report)
+
+
+def test_a_post_that_has_ended_no_longer_recuses(city):
+    db.session.add(
+        Post(
+            cadre=city.cadre,
+            unit=city.township,
+            title="主任",
+            starts_on=date(2018, 1, 1),
+            ends_on=local_today() - timedelta(days=1),
+        )
+    )
+    report = _report_about(city.cadre, city.bureau)
+    township = add_user(Role.HANDLER, city.township, "township")
+
+    assert may_handle(report, city.township)
+    workflow.accept_case(report, city_handler(city), report.version)
+    workflow.assign_case(report, city_handler(city), report.version, city.township)
+    assert _sees(township, report)
+
+
+def city_handler(city):
+    """Return the handler of the whole city, made once."""
+    found = db.session.scalar(select(User).where(User.username == "city-handler"))
+    return found or add_user(Role.HANDLER, city.committee, "city-handler")
 
 
 def test_a_case_about_no_cadre_is_seen_as_before(city):
