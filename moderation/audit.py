@@ -23,7 +23,7 @@ from moderation.forms_audit import AuditFilterForm
 from moderation.guard import add_nav_item, requires
 from portal.clock import local_zone
 from portal.extensions import db
-from portal.models import AuditEvent
+from portal.models import AuditEvent, User
 from portal.policy import Permission, at_top
 from portal.services import audit
 from portal.services.audit import ChainProblem
@@ -47,11 +47,19 @@ class TrailPage:
     before: int | None = None
 
 
+def reads_whole_trail(user: User) -> bool:
+    """Tell whether an account may read the trail: at the top, and linked to no cadre.
+
+    The trail is the whole city's, case numbers and units included, and it cannot be cut by
+    scope or recusal row by row: an administrator below the top would read the history of
+    cases kept from them, and an administrator who is a cadre that of the cases about
+    themselves (who handled them, who read the reporter's details).
+    """
+    return at_top(user) and user.cadre_id is None
+
+
 def _whole_trail_readers_only() -> None:
-    # The trail is the whole city's, case numbers and units included, and it cannot be cut by
-    # scope or recusal row by row: an administrator below the top would read the history of
-    # cases kept from them, those about themselves included.
-    if not at_top(current_user):
+    if not reads_whole_trail(current_user):
         abort(403)
 
 
@@ -176,4 +184,6 @@ def _broken_message(problems: list[ChainProblem]) -> str:
     )
 
 
-add_nav_item("console.audit", _l("Audit trail"), Permission.VIEW_AUDIT, order=80, visible=at_top)
+add_nav_item(
+    "console.audit", _l("Audit trail"), Permission.VIEW_AUDIT, order=80, visible=reads_whole_trail
+)

@@ -213,5 +213,23 @@ def test_an_administrator_below_the_top_of_the_tree_cannot_read_the_trail(app, c
     assert 'href="/console/audit"' not in client.get("/console/", headers=EN).get_data(True)
 
 
+def test_a_top_administrator_who_is_a_cadre_cannot_read_the_trail(app, client):
+    # Recusal hides the cases about them; the trail would show who handled those cases and
+    # who read the reporter's details.
+    with app.app_context():
+        city = build_city()
+        secret = encrypt_secret(b"JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+        add_user(
+            Role.ADMIN, city.committee, "admin.cadre", totp_secret=secret, cadre_id=city.cadre.id
+        )
+        db.session.commit()
+    _write(app, 1, "contact.view", object_type="case", object_id="2026-000001")
+    _as(app, client, "admin.cadre")
+
+    assert client.get("/console/audit?object_id=2026-000001", headers=EN).status_code == 403
+    assert client.post("/console/audit/verify").status_code == 403
+    assert 'href="/console/audit"' not in client.get("/console/", headers=EN).get_data(True)
+
+
 def test_the_top_administrator_finds_the_trail_in_the_navigation(admin):
     assert 'href="/console/audit"' in admin.get("/console/", headers=EN).get_data(as_text=True)
