@@ -42,6 +42,10 @@ class CaseFile:
     notes: list[CaseNote]
     #: Cases merged into this one as duplicates.
     duplicates: list[Case]
+    #: The case this one was merged into, when the viewer may open it.
+    master: Case | None = None
+    #: This case was merged into one the viewer may not open: its number is not shown.
+    master_hidden: bool = False
 
     @property
     def last_event_id(self) -> int:
@@ -52,7 +56,8 @@ class CaseFile:
 def case_file(case: Case, viewer: User | None = None) -> CaseFile:
     """Load a case's history, conversation, notes and duplicates, with their authors.
 
-    Duplicates the viewer may not see (recusal) are left out of the list.
+    Duplicates the viewer may not see (recusal) are left out of the list, and a master case
+    they may not see is not named.
     """
     session = db.session
     events = session.scalars(
@@ -74,7 +79,16 @@ def case_file(case: Case, viewer: User | None = None) -> CaseFile:
     if viewer is not None:
         merged = merged.where(visible_cases(viewer))
     duplicates = session.scalars(merged).all()
-    return CaseFile(list(events), list(messages), list(notes), list(duplicates))
+    master = case.merged_into
+    master_hidden = master is not None and viewer is not None and not can_see_case(viewer, master)
+    return CaseFile(
+        list(events),
+        list(messages),
+        list(notes),
+        list(duplicates),
+        master=None if master_hidden else master,
+        master_hidden=master_hidden,
+    )
 
 
 def find_case(number: str) -> Case | None:

@@ -8,6 +8,7 @@ would tell them whose case it is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -333,6 +334,15 @@ class RedactedCase:
     comments: list[RedactedText]
 
 
+def _timeline_note(event: CaseEvent, redact: Callable[[str | None], str]) -> str:
+    """Return an event's note as a supervisor reads it: a merge names no master case.
+
+    The master may lie outside the supervisor's reach (a conflict, recusal); its number
+    would tell them that it exists.
+    """
+    return "" if event.action == "merge" else redact(event.note)
+
+
 def redacted_case(case: Case) -> RedactedCase:
     """Return a case's texts for an image supervisor: the public history, answers, comments."""
     redact = reporter_redactor(case)
@@ -347,7 +357,9 @@ def redacted_case(case: Case) -> RedactedCase:
         title=redact(case.title),
         body=redact(case.body),
         place=redact(case.event_place),
-        timeline=[(event, redact(event.note)) for event in case.events if event.is_public],
+        timeline=[
+            (event, _timeline_note(event, redact)) for event in case.events if event.is_public
+        ],
         messages=[
             RedactedText(m.created_at, redact(m.body), m.direction == FROM_REPORTER)
             for m in messages

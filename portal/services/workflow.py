@@ -193,10 +193,12 @@ def reporter_reopen_case(case: Case, reason: str) -> bool:
 
 def merge_case(case: Case, actor: User, version: int, master: Case) -> bool:
     """Merge a duplicate into a master case; its reporter will read the master's answer."""
-    if master.id == case.id or master.status in (S.MERGED, S.REJECTED):
-        raise DomainError(_l("A case can only be merged into another open case."), field="master")
+    # Visibility first, in the words used for a number that does not exist: a case kept
+    # from the actor must not be told apart from a missing one by its status.
     if not can_see_case(actor, master):
         raise DomainError(_l("There is no case with that number."), field="master")
+    if master.id == case.id or master.status in (S.MERGED, S.REJECTED):
+        raise DomainError(_l("A case can only be merged into another open case."), field="master")
     return _apply(case, "merge", actor, version, note=master.number, merged_into=master)
 
 

@@ -289,3 +289,25 @@ def test_a_recused_unit_posted_anyway_is_refused_with_the_reason(app, client, de
 
     assert response.status_code == 422
     assert "Recusal: a case about a cadre is never handled inside" in response.text
+
+
+def test_a_duplicate_page_does_not_name_a_master_kept_from_the_reader(app, client):
+    with app.app_context():
+        city = build_city()
+        triager = add_user(Role.HANDLER, city.committee, "triager")
+        colleague = add_user(Role.HANDLER, city.bureau, "bureau-colleague")
+        master, _receipt = make_case(
+            city.bureau, kind=CaseKind.REPORT, cadre_id=city.cadre.id, title="吃拿卡要"
+        )
+        duplicate, _receipt = make_case(city.bureau)
+        workflow.merge_case(duplicate, triager, duplicate.version, master)
+        db.session.commit()
+        numbers = (master.number, duplicate.number)
+        sign_in(client, colleague)
+
+    response, page = _open(client, numbers[1])
+
+    assert response.status_code == 200
+    assert "Merged as a duplicate into another case." in page
+    assert numbers[0] not in page
+    assert client.get(f"/console/cases/{numbers[0]}").status_code == 404

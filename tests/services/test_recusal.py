@@ -8,11 +8,22 @@ from dataclasses import astuple
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from portal.clock import local_today
 from portal.extensions import db
-from portal.models import Case, CaseKind, CaseStatus, Channel, Post, Role, UnitKind, User
+from portal.models import (
+    Case,
+    CaseKind,
+    CaseStatus,
+    Channel,
+    Post,
+    RejectionReason,
+    Role,
+    UnitKind,
+    User,
+)
 from portal.policy import can_see_case, handling_unit, is_recused, may_handle, visible_cases
 from portal.services import queue, workflow
 from portal.services.cases import assignable_units, case_file, possible_handlers
@@ -204,6 +215,36 @@ def test_a_recused_duplicate_is_left_out_of_the_case_file(city):
 
     assert case_file(master, viewer=triager).duplicates == [report]
     assert case_file(master, viewer=colleague).duplicates == []
+
+
+def test_a_duplicate_does_not_name_a_master_kept_from_the_viewer(city):
+    triager = add_user(Role.HANDLER, city.committee, "triager")
+    colleague = add_user(Role.HANDLER, city.bureau, "colleague")
+    master = _report_about(city.cadre, city.bureau)
+    duplicate, _receipt = make_case(city.bureau)
+    workflow.merge_case(duplicate, triager, duplicate.version, master)
+
+    shown_to_colleague = case_file(duplicate, viewer=colleague)
+    shown_to_triager = case_file(duplicate, viewer=triager)
+
+    assert (shown_to_colleague.master, shown_to_colleague.master_hidden) == (None, True)
+    assert (shown_to_triager.master, shown_to_triager.master_hidden) == (master, False)
+
+
+@pytest.mark.parametrize("hidden_status", ["open", "rejected"])
+def test_merging_into_a_hidden_case_is_refused_as_for_a_missing_one(city, hidden_status):
+    triager = add_user(Role.HANDLER, city.committee, "triager")
+    colleague = add_user(Role.HANDLER, city.bureau, "colleague")
+    hidden = _report_about(city.cadre, city.bureau)
+    if hidden_status == "rejected":
+        workflow.reject_case(hidden, triager, hidden.version, RejectionReason.SPAM)
+    own, _receipt = make_case(city.bureau)
+
+    with pytest.raises(DomainError) as refusal:
+        workflow.merge_case(own, colleague, own.version, hidden)
+
+    with force_locale("en"):
+        assert str(refusal.value.message) == "There is no case with that number."
 
 
 def _background(city, handler) -> None:

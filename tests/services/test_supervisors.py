@@ -131,6 +131,19 @@ def test_the_redacted_case_gives_nothing_of_the_reporter_away(world):
     assert "已整改" in redacted.messages[-1].text
 
 
+def test_a_merge_names_no_master_to_a_supervisor(world):
+    # The master may lie outside the supervisor's reach: its number would tell them it exists.
+    handler = add_user(Role.HANDLER, world.city.committee, "handler")
+    master, _receipt = make_case(world.city.bureau)
+    duplicate, _receipt = make_case(world.city.township)
+    workflow.merge_case(duplicate, handler, duplicate.version, master)
+
+    timeline = supervisors.redacted_case(duplicate).timeline
+
+    assert [note for event, note in timeline if event.action == "merge"] == [""]
+    assert all(master.number not in note for _event, note in timeline)
+
+
 def test_a_comment_is_a_note_of_the_supervisor_and_is_audited(world):
     case, _receipt = make_case(world.city.township)
 
