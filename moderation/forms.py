@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from portal.forms import EventDateField, MaxLength, PlainText, Required
+from portal.forms import EventDateField, MaxLength, PlainText, Required, optional_id
 from portal.models import Role, SupervisorKind
 from portal.services.errors import DomainError
 from portal.services.supervisors import AFFILIATION_MAX
@@ -41,12 +41,6 @@ def _kind_or_none(value: Any) -> SupervisorKind | None:
         return SupervisorKind(value)
     except ValueError:
         return None
-
-
-def _id_or_none(value: Any) -> int | None:
-    """Read a unit picker's value; a malformed value reads as no choice (the service refuses)."""
-    text = str(value if value is not None else "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
 
 
 def show_error(form: FlaskForm, error: DomainError) -> None:
@@ -107,12 +101,12 @@ class AccountForm(FlaskForm):
     role = SelectField(_l("Role"), coerce=_role_or_none, validate_choice=False)
     unit_id = SelectField(
         _l("Unit (the account works on this unit and the units below it)"),
-        coerce=_id_or_none,
+        coerce=optional_id,
         validate_choice=False,
     )
     #: Empty when the account belongs to no cadre; the service checks the choice.
     cadre_id = SelectField(
-        _l("This account belongs to cadre"), coerce=_id_or_none, validate_choice=False
+        _l("This account belongs to cadre"), coerce=optional_id, validate_choice=False
     )
 
 

@@ -9,17 +9,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SearchField, SelectField, SelectMultipleField
 from wtforms.validators import Length, ValidationError
 
+from portal.forms import optional_id
 from portal.models import CaseKind, CaseStatus, Category, Channel, Unit, User
 from portal.services.queue import QueueFilter
 
 SEARCH_MAX = 100
 #: A ticked row of the queue: the case's number and the version the page showed.
 TICKED = re.compile(r"(?P<number>\d{4}-\d{6,9}):(?P<version>\d{1,9})")
-
-
-def _optional_int(value) -> int | None:
-    text = str(value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
 
 
 def _enum_choices(enum_class) -> list[tuple[str, str]]:
@@ -36,8 +32,8 @@ class QueueFilterForm(FlaskForm):
     status = SelectField(_l("Status"), choices=lambda: _enum_choices(CaseStatus), default="")
     channel = SelectField(_l("Channel"), choices=lambda: _enum_choices(Channel), default="")
     kind = SelectField(_l("Kind"), choices=lambda: _enum_choices(CaseKind), default="")
-    category = SelectField(_l("Category"), coerce=_optional_int)
-    unit = SelectField(_l("Unit (with the units below it)"), coerce=_optional_int)
+    category = SelectField(_l("Category"), coerce=optional_id)
+    unit = SelectField(_l("Unit (with the units below it)"), coerce=optional_id)
     overdue = BooleanField(_l("Overdue only"))
     mine = BooleanField(_l("Assigned to me"))
     dissatisfied = BooleanField(_l("Reporter dissatisfied"))
@@ -73,8 +69,8 @@ class QueueFilterForm(FlaskForm):
 class AssigneeForm(FlaskForm):
     """Choose a unit, and optionally a handler there, to give cases to."""
 
-    unit = SelectField(_l("Assign to unit"), coerce=_optional_int)
-    handler = SelectField(_l("Handler (optional)"), coerce=_optional_int)
+    unit = SelectField(_l("Assign to unit"), coerce=optional_id)
+    handler = SelectField(_l("Handler (optional)"), coerce=optional_id)
 
     def set_choices(self, units: list[Unit], handlers: list[User], locale: str) -> None:
         """Offer the units of the account's scope and the people who could handle them."""

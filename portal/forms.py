@@ -39,14 +39,20 @@ CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u20
 REPLACEMENT_CHARACTER = "\ufffd"
 
 
+#: The largest id a row can have (PostgreSQL's ``integer``); a larger one names no row.
+MAX_ID = 2**31 - 1
+
+
 def optional_id(value: Any) -> int | None:
-    """Read a picker's value as an id; an empty or malformed value reads as no choice."""
+    """Read a picker's value as an id; an empty, malformed or impossible one reads as none."""
     if isinstance(value, int):
-        return value
-    text = str(value or "").strip()
-    if text.isascii() and text.isdigit() and len(text) <= 12:
-        return int(text)
-    return None
+        number = value
+    else:
+        text = str(value if value is not None else "").strip()
+        if not (text.isascii() and text.isdigit() and len(text) <= 12):
+            return None
+        number = int(text)
+    return number if 0 <= number <= MAX_ID else None
 
 
 class Required:
