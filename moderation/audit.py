@@ -23,6 +23,7 @@ from moderation.forms_audit import AuditFilterForm
 from moderation.guard import add_nav_item, requires
 from portal.clock import local_zone
 from portal.extensions import db
+from portal.forms import optional_id
 from portal.models import AuditEvent, User
 from portal.policy import Permission, at_top
 from portal.services import audit
@@ -71,7 +72,7 @@ def audit_trail():
     form = AuditFilterForm(formdata=request.args)
     page = None
     if form.validate():
-        after, before = (request.args.get(key, type=int) for key in ("after", "before"))
+        after, before = (request.args.get(key, type=optional_id) for key in ("after", "before"))
         page = trail_page(conditions(form), after=after, before=before)
     html = render_template(
         "moderation/audit.html",

@@ -9,6 +9,16 @@ from wtforms.validators import Length, ValidationError
 
 from portal.forms import EventDateField
 
+#: The years a day of the trail may fall in.
+MIN_YEAR, MAX_YEAR = 2000, 2999
+
+
+def _check_year(field: EventDateField) -> None:
+    if field.data and not MIN_YEAR <= field.data.year <= MAX_YEAR:
+        raise ValidationError(
+            _l("Please give a day from %(first)d to %(last)d.", first=MIN_YEAR, last=MAX_YEAR)
+        )
+
 
 def _day(label: str) -> EventDateField:
     return EventDateField(label, render_kw={"type": "date"})
@@ -35,8 +45,13 @@ class AuditFilterForm(FlaskForm):
     since = _day(_l("From (Beijing time)"))
     until = _day(_l("To (the day included)"))
 
+    def validate_since(self, field: EventDateField) -> None:
+        """Refuse a day no event can have (the city's midnight of year 1 is no UTC moment)."""
+        _check_year(field)
+
     def validate_until(self, field: EventDateField) -> None:
         """Refuse a range that ends before it starts."""
+        _check_year(field)
         if field.data and self.since.data and field.data < self.since.data:
             raise ValidationError(_l("The end of the range is before its start."))
 

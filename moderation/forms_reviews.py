@@ -17,11 +17,15 @@ from wtforms.validators import InputRequired, NumberRange
 
 from moderation.forms_case import HiddenInteger
 from portal.clock import local_zone
+from portal.forms import Required
 from portal.models import REPRESENTATIVE_GROUPS, ReviewRound, VoterGroup, utcnow
 from portal.services.ballots import MAX_BATCH
 from portal.services.reviews import Schedule
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
+#: The years a round's time may fall in: others are typing slips (and year 1 in the city's
+#: zone has no UTC equivalent).
+MIN_YEAR, MAX_YEAR = 2000, 2999
 #: A new round is offered to open at the next full hour and to run this long.
 DEFAULT_DAYS = 14
 #: The fields of the form that changes a scheduled round, apart from the one that schedules.
@@ -42,11 +46,13 @@ class LocalTimeField(DateTimeLocalField):
             return
         try:
             typed = datetime.strptime(text, TIME_FORMAT)
+            if not MIN_YEAR <= typed.year <= MAX_YEAR:
+                raise ValueError(text)
+            self.data = typed.replace(tzinfo=local_zone()).astimezone(UTC)
         except ValueError:
             raise ValueError(
                 gettext("Give a date and time, for example 2026-12-01 09:00.")
             ) from None
-        self.data = typed.replace(tzinfo=local_zone()).astimezone(UTC)
 
     def _value(self) -> str:
         if self.raw_data:
@@ -68,10 +74,10 @@ class ScheduleForm(FlaskForm):
 
     version = HiddenInteger(validators=[InputRequired()])
     opens_at = LocalTimeField(
-        _l("Opens at"), validators=[InputRequired(_l("Give the time voting opens."))]
+        _l("Opens at"), validators=[Required(_l("Give the time voting opens."))]
     )
     closes_at = LocalTimeField(
-        _l("Closes at"), validators=[InputRequired(_l("Give the time voting closes."))]
+        _l("Closes at"), validators=[Required(_l("Give the time voting closes."))]
     )
     quorum = CountField(
         _l("Quorum: fewest valid votes"),

@@ -13,6 +13,7 @@ from moderation import console
 from moderation.forms_queue import BulkAssignForm, QueueFilterForm
 from moderation.guard import add_nav_item, requires
 from portal.extensions import db
+from portal.forms import optional_id
 from portal.i18n import current_language
 from portal.models import Category, Unit, User
 from portal.policy import Permission, can
@@ -45,7 +46,7 @@ def queue():
     valid = form.validate()
     page = None
     if valid:
-        after, before = (request.args.get(key, type=int) for key in ("after", "before"))
+        after, before = (request.args.get(key, type=optional_id) for key in ("after", "before"))
         page = queue_page(current_user, form.queue_filter(), after=after, before=before)
     html = render_template(
         "moderation/queue.html",

@@ -30,6 +30,7 @@ from moderation.loading import load_or_404
 from portal.clock import local_today
 from portal.errors import keeps_text_on_csrf_failure
 from portal.extensions import db
+from portal.forms import optional_id
 from portal.i18n import current_language
 from portal.models import Case, Post, Role, Unit, User
 from portal.policy import Permission, unit_in_scope
@@ -46,7 +47,7 @@ def supervision():
     valid = form.validate()
     page = None
     if valid:
-        after, before = (request.args.get(key, type=int) for key in ("after", "before"))
+        after, before = (request.args.get(key, type=optional_id) for key in ("after", "before"))
         page = supervisors.supervision_page(
             current_user, form.supervision_filter(), after=after, before=before
         )

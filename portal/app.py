@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from portal import auth, config, database, errors, i18n, security
+from portal import auth, config, database, errors, i18n, routing, security
 from portal.extensions import babel, csrf, db, limiter, migrate
 from portal.requests import PortalRequest
 
@@ -20,6 +20,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create and wire up the portal; it never migrates or seeds anything itself."""
     app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
     app.request_class = PortalRequest
+    routing.init_app(app)
     app.config.from_object(config.Defaults)
     if test_config is None:
         app.config.from_prefixed_env("PORTAL")

@@ -107,10 +107,10 @@ def accept_case(case: Case, actor: User, version: int) -> bool:
 
 
 def reject_case(
-    case: Case, actor: User, version: int, reason: RejectionReason, explanation: str = ""
+    case: Case, actor: User, version: int, reason: RejectionReason, explanation: str | None = ""
 ) -> bool:
-    """Decline a case; the reason and the explanation are shown to the reporter."""
-    note = explanation.strip() or None
+    """Decline a case; the reason and the explanation (optional) are shown to the reporter."""
+    note = (explanation or "").strip() or None
     return _apply(case, "reject", actor, version, note=note, rejection_reason=reason)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from portal.clock import local_today
 from portal.evidence_files import evidence_response
 from portal.extensions import db
+from portal.forms import optional_id
 from portal.forms_items import BoardFilterForm
 from portal.i18n import current_language
 from portal.models import Attachment, Category, PublishedVersion, RectificationItem, Unit
@@ -34,7 +35,8 @@ def items():
     form = BoardFilterForm(formdata=request.args)
     form.set_choices(unit_choices(locale), _categories(), locale)
     valid = form.validate()
-    page = board_page(form.board_filter(), request.args.get("after", type=int)) if valid else None
+    after = request.args.get("after", type=optional_id)
+    page = board_page(form.board_filter(), after) if valid else None
     filters = {key: value for key, value in request.args.items() if key != "after"}
     html = render_template("portal/items.html", form=form, page=page, filters=filters)
     return html, 200 if valid else 400

@@ -233,3 +233,21 @@ def test_a_top_administrator_who_is_a_cadre_cannot_read_the_trail(app, client):
 
 def test_the_top_administrator_finds_the_trail_in_the_navigation(admin):
     assert 'href="/console/audit"' in admin.get("/console/", headers=EN).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["after=" + "9" * 30, "before=3000000000"])
+def test_an_impossible_cursor_shows_the_first_page(app, admin, query):
+    _write(app, 2)
+
+    response = admin.get(f"/console/audit?{query}", headers=EN)
+
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).count("auth.login") >= 2
+
+
+@pytest.mark.parametrize("query", ["since=0001-01-01", "until=9999-12-31"])
+def test_a_day_no_event_can_have_is_refused_politely(admin, query):
+    response = admin.get(f"/console/audit?{query}", headers=EN)
+
+    assert response.status_code == 400
+    assert "Please give a day from 2000 to 2999." in response.get_data(as_text=True)

@@ -311,3 +311,12 @@ def test_a_duplicate_page_does_not_name_a_master_kept_from_the_reader(app, clien
     assert "Merged as a duplicate into another case." in page
     assert numbers[0] not in page
     assert client.get(f"/console/cases/{numbers[0]}").status_code == 404
+
+
+def test_a_rejection_without_an_explanation_field_is_recorded(app, client, desk):
+    response = _act(app, client, desk.number, "reject", reason="spam")
+
+    assert response.status_code == 303
+    with app.app_context():
+        case = _case(desk.number)
+        assert (case.status, case.events[-1].note) == (CaseStatus.REJECTED, None)

@@ -146,3 +146,10 @@ def test_bulk_assign_refuses_a_case_recusal_keeps_from_the_unit_and_says_why(app
     assert f"Assigned: {numbers[1]}." in html
     assert "Recusal: a case about a cadre is never handled inside the cadre" in html
     assert f"department above.): {numbers[0]}." in html
+
+
+def test_an_impossible_cursor_shows_the_first_page(client, desk):
+    response, page = _page(client, "?after=" + "9" * 30)
+
+    assert response.status_code == 200
+    assert "窗口办事排队太久" in page

@@ -290,3 +290,22 @@ def test_an_open_round_offers_no_change_and_refuses_one(app, desk):
     assert response.status_code == 422
     assert "its schedule and rules can no longer change" in response.get_data(as_text=True)
     assert _review(app, desk).threshold_percent == 80
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("0001-01-01T00:00", "Give a date and time, for example 2026-12-01 09:00."),
+        ("9999-12-31T23:59", "Give a date and time, for example 2026-12-01 09:00."),
+        ("   ", "Give the time voting"),
+    ],
+    ids=["year 1", "year 9999", "spaces"],
+)
+def test_an_impossible_or_blank_time_is_refused_in_our_words(app, desk, typed, message):
+    scheduled = _schedule(desk, app, opens_at=typed)
+    _schedule(desk, app)
+    changed = _reschedule(desk, app, _review(app, desk).id, closes_at=typed)
+
+    for response in (scheduled, changed):
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
