@@ -1,7 +1,8 @@
 """The case's clock on its page, extensions asked for there, and the superiors' list to decide.
 
 A request sent in vain comes back on the case page with its text kept; a decision is a
-button, answered with a flash on the page it was taken from.
+button, answered with a flash on the page it was taken from, or, sent in vain, shown again
+there with its note.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from portal.policy import Permission, can, can_see_case
 from portal.services import deadlines, extensions
 from portal.services.errors import DomainError
 
-#: ``flask.g`` key of a request form sent in vain, which the clock panel shows again.
-POSTED_KEY = "extension_form"
+#: ``flask.g`` keys of a request and a decision sent in vain, which the clock panel shows again.
+POSTED_KEY, DECISION_KEY = "extension_form", "extension_decision_form"
 
 
 def clock_panel(case: Case) -> dict | None:
@@ -39,7 +40,7 @@ def clock_panel(case: Case) -> dict | None:
     if clock is not None and pending is None and can(current_user, Permission.REQUEST_EXTENSION):
         request_form = g.get(POSTED_KEY) or ExtensionRequestForm(formdata=None)
     if pending is not None and extensions.may_decide(current_user, pending):
-        decision_form = ExtensionDecisionForm(formdata=None)
+        decision_form = g.get(DECISION_KEY) or ExtensionDecisionForm(formdata=None)
     return {
         "clock": clock,
         "extensions": history,
@@ -80,8 +81,9 @@ def decide_extension(extension_id: int):
     form = ExtensionDecisionForm()
     back = _back(form, extension)
     if not form.validate():
-        flash(_("The decision could not be read. Please try again."), "error")
-        return back
+        if form.decision.errors or form.back.errors:
+            form.form_errors.append(_("The decision could not be read. Please try again."))
+        return _decision_shown_again(extension, form)
     approve = form.decision.data == "approve"
     decide = extensions.approve_extension if approve else extensions.deny_extension
     try:
@@ -100,12 +102,24 @@ def decide_extension(extension_id: int):
 def pending_extensions():
     """List the extensions waiting for the signed-in account's decision."""
     pending = extensions.extensions_to_decide(current_user)
-    return render_template("moderation/extensions.html", pending=pending)
+    return render_template("moderation/extensions.html", pending=pending, posted={})
 
 
 def _shown_again(case: Case, form: ExtensionRequestForm, status: int):
     setattr(g, POSTED_KEY, form)
     return render_case(case, status)
+
+
+def _decision_shown_again(extension: CaseExtension, form: ExtensionDecisionForm):
+    """Show a decision sent in vain again, with its note, where it was taken."""
+    if form.back.data == "list":
+        pending = extensions.extensions_to_decide(current_user)
+        page = render_template(
+            "moderation/extensions.html", pending=pending, posted={extension.id: form}
+        )
+        return page, 422
+    setattr(g, DECISION_KEY, form)
+    return render_case(extension.case, 422)
 
 
 def _load_extension(extension_id: int) -> CaseExtension:

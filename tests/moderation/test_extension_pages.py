@@ -169,3 +169,47 @@ def test_the_clock_panel_marks_a_very_overdue_case(app, client, desk):
     page = _case_page(client, desk.number)
 
     assert "Very overdue" in page and "working days late" in page
+
+
+@pytest.mark.parametrize("back", ["list", "case"])
+def test_a_decision_with_an_overlong_note_comes_back_with_the_note(app, client, desk, back):
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.number == desk.number))
+        extensions.request_extension(case, db.session.get(User, desk.officer), 3, "当事人出差")
+        db.session.commit()
+    _as(app, client, desk.triager)
+    extension = _extension(app)
+    note = "同意延期，" + "请抓紧办理。" * 400
+
+    response = client.post(
+        f"/console/extensions/{extension.id}",
+        data={"decision": "approve", "back": back, "note": note},
+        headers=EN,
+    )
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Use at most 2000 characters." in page
+    assert f"{note}</textarea>" in page
+    assert _extension(app).status == RequestStatus.PENDING
+
+
+def test_a_forged_decision_is_shown_again_with_why(app, client, desk):
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.number == desk.number))
+        extensions.request_extension(case, db.session.get(User, desk.officer), 3, "当事人出差")
+        db.session.commit()
+    _as(app, client, desk.triager)
+    extension = _extension(app)
+
+    response = client.post(
+        f"/console/extensions/{extension.id}",
+        data={"decision": "maybe", "back": "list", "note": "再议"},
+        headers=EN,
+    )
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "The decision could not be read. Please try again." in page
+    assert "再议</textarea>" in page
+    assert _extension(app).status == RequestStatus.PENDING
