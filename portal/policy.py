@@ -150,7 +150,7 @@ def cadre_units(case: Case) -> list[Unit]:
         return []
     today = local_today()
     posted = [post.unit for post in case.cadre.posts if post.held_on(today)]
-    return [case.unit, *(unit for unit in posted if unit.id != case.unit_id)]
+    return [case.unit, *(unit for unit in posted if unit.id != case.unit.id)]
 
 
 def is_barred(user: User, case: Case) -> bool:

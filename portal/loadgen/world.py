@@ -98,8 +98,15 @@ def load_world(rng: random.Random) -> World:
 
 
 def _cadre_handling(units: list[Unit]) -> dict[int, int]:
-    """Return, for each unit, where the policy sends a case about one of its cadres."""
-    about = {unit.id: SimpleNamespace(cadre_id=0, is_protected=False, unit=unit) for unit in units}
+    """Return, for each unit, where the policy sends a case about one of its cadres.
+
+    The generated cadres hold one post each, in the unit their cases are about.
+    """
+    cadre = SimpleNamespace(posts=[])
+    about = {
+        unit.id: SimpleNamespace(cadre_id=0, cadre=cadre, is_protected=False, unit=unit)
+        for unit in units
+    }
     return {unit_id: handling_unit(case).id for unit_id, case in about.items()}
 
 
