@@ -59,7 +59,7 @@ def form_status(form: FlaskForm) -> int:
 class LoginForm(FlaskForm):
     """The first step of signing in: username and password."""
 
-    username = StringField(_l("Username"), validators=[_required(), _at_most(60)])
+    username = StringField(_l("Username"), validators=[_required(), _at_most(60), PlainText()])
     password = PasswordField(_l("Password"), validators=[_required(), _at_most(200)])
 
 
@@ -96,7 +96,7 @@ class AccountForm(FlaskForm):
     """What an administrator sets on any account: name, role, unit and the cadre it belongs to."""
 
     display_name = StringField(
-        _l("Name shown to colleagues"), validators=[_required(), _at_most(120)]
+        _l("Name shown to colleagues"), validators=[_required(), _at_most(120), PlainText()]
     )
     role = SelectField(_l("Role"), coerce=_role_or_none, validate_choice=False)
     unit_id = SelectField(
@@ -113,7 +113,7 @@ class AccountForm(FlaskForm):
 class NewAccountForm(AccountForm):
     """A new staff account; its temporary password is generated, never typed."""
 
-    username = StringField(_l("Username"), validators=[_required(), _at_most(60)])
+    username = StringField(_l("Username"), validators=[_required(), _at_most(60), PlainText()])
 
 
 class EditAccountForm(AccountForm):

@@ -13,24 +13,34 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from moderation.forms_queue import AssigneeForm
+from portal.forms import PlainText
 from portal.models import RejectionReason
 from portal.services.cases import NOTE_MAX
 
 TEXT_MAX = 20_000
 REASON_MAX = 2_000
+#: Said above a form whose hidden values are missing or malformed: nobody can correct those.
+UNREADABLE = _l("This form could not be read. Please reload the page and try again.")
 
 
 class HiddenInteger(IntegerField):
     """An integer in a hidden input that shows its current value, not the one posted.
 
     A form shown again after a conflict carries the case's new version, so that sending it
-    once more (after reading the changes) goes through.
+    once more (after reading the changes) goes through. A missing or malformed value would
+    have its error shown nowhere, so the whole form says it could not be read.
     """
 
     widget = HiddenInput()
 
     def _value(self) -> str:
         return "" if self.data is None else str(self.data)
+
+    def post_validate(self, form: FlaskForm, validation_stopped: bool) -> None:
+        """Say above the form that it could not be read, once, when this value is wrong."""
+        message = str(UNREADABLE)
+        if self.errors and message not in form.form_errors:
+            form.form_errors.append(message)
 
 
 class CaseActionForm(FlaskForm):
@@ -49,7 +59,8 @@ class RejectForm(CaseActionForm):
 
     reason = SelectField(_l("Reason, shown to the reporter"), choices=_rejection_choices)
     explanation = TextAreaField(
-        _l("Explanation for the reporter (optional)"), validators=[Length(max=REASON_MAX)]
+        _l("Explanation for the reporter (optional)"),
+        validators=[Length(max=REASON_MAX), PlainText()],
     )
 
 
@@ -63,7 +74,7 @@ class AnswerForm(CaseActionForm):
     answer = TextAreaField(
         _l("Answer to the reporter (plain text)"),
         validators=[InputRequired(_l("Please write the answer to the reporter.")),
-                    Length(max=TEXT_MAX)],
+                    Length(max=TEXT_MAX), PlainText()],
     )  # fmt: skip
 
 
@@ -73,7 +84,7 @@ class ReopenForm(CaseActionForm):
     reason = TextAreaField(
         _l("Why the case is reopened (shown to the reporter)"),
         validators=[InputRequired(_l("Please say why the case is reopened.")),
-                    Length(max=REASON_MAX)],
+                    Length(max=REASON_MAX), PlainText()],
     )  # fmt: skip
 
 
@@ -83,7 +94,7 @@ class MergeForm(CaseActionForm):
     master = StringField(
         _l("Number of the master case"),
         validators=[InputRequired(_l("Please give the number of the master case.")),
-                    Length(max=16)],
+                    Length(max=16), PlainText()],
     )  # fmt: skip
 
 
@@ -92,7 +103,11 @@ class NoteForm(FlaskForm):
 
     body = TextAreaField(
         _l("Write an internal note"),
-        validators=[InputRequired(_l("Please write the note.")), Length(max=NOTE_MAX)],
+        validators=[
+            InputRequired(_l("Please write the note.")),
+            Length(max=NOTE_MAX),
+            PlainText(),
+        ],
     )
 
 

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange
 
+from portal.forms import PlainText
 from portal.models import CaseKind, Channel, ClockStage
 from portal.services.deadline_rules import MOST_DAYS, RuleTerms
 from portal.services.extensions import MOST_DAYS as MOST_EXTENSION_DAYS
@@ -39,6 +40,7 @@ class ExtensionRequestForm(FlaskForm):
         validators=[
             InputRequired(_l("Please say why more time is needed.")),
             Length(max=REASON_MAX, message=_l("Use at most %(max)d characters.")),
+            PlainText(),
         ],
     )
 
@@ -51,7 +53,10 @@ class ExtensionDecisionForm(FlaskForm):
     back = HiddenField(default="case", validators=[AnyOf(("case", "list"))])
     note = TextAreaField(
         _l("Note to the requester (optional, internal)"),
-        validators=[Length(max=REASON_MAX, message=_l("Use at most %(max)d characters."))],
+        validators=[
+            Length(max=REASON_MAX, message=_l("Use at most %(max)d characters.")),
+            PlainText(),
+        ],
     )
 
 

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length
 
+from portal.forms import PlainText
 from portal.services.identity import TEXT_MAX
 
 AT_MOST = _l("Please write at most 2000 characters.")
@@ -20,6 +21,7 @@ class IdentityRequestForm(FlaskForm):
         validators=[
             InputRequired(_l("Please say why you need the reporter's identity.")),
             Length(max=TEXT_MAX, message=AT_MOST),
+            PlainText(),
         ],
     )
 
@@ -32,7 +34,7 @@ class DecisionForm(FlaskForm):
     )
     reason = TextAreaField(
         _l("Reason (required for a denial; the handler reads it)"),
-        validators=[Length(max=TEXT_MAX, message=AT_MOST)],
+        validators=[Length(max=TEXT_MAX, message=AT_MOST), PlainText()],
     )
 
     @property

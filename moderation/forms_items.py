@@ -106,7 +106,7 @@ class NewItemForm(FlaskForm):
     cases = TextAreaField(
         _l("Numbers of the cases it comes from"),
         validators=[Required(_l("Please give the numbers of the cases.")),
-                    MaxLength(CASES_TEXT_MAX)],
+                    MaxLength(CASES_TEXT_MAX), PlainText()],
     )  # fmt: skip
     problem_statement = TextAreaField(
         _l("The problem, as the public reads it"),
@@ -127,7 +127,7 @@ class LinkCasesForm(ItemForm):
     cases = TextAreaField(
         _l("Numbers of the cases to link"),
         validators=[Required(_l("Please give the numbers of the cases.")),
-                    MaxLength(CASES_TEXT_MAX)],
+                    MaxLength(CASES_TEXT_MAX), PlainText()],
     )  # fmt: skip
 
 
@@ -191,7 +191,8 @@ class ApproveForm(ItemForm):
     """Approve a publication; a correction says publicly what changed."""
 
     change_note = TextAreaField(
-        _l("What changed, for the public (corrections only)"), validators=[MaxLength(NOTE_MAX)]
+        _l("What changed, for the public (corrections only)"),
+        validators=[MaxLength(NOTE_MAX), PlainText()],
     )
 
 
@@ -201,7 +202,7 @@ class DenyForm(ItemForm):
     note = TextAreaField(
         _l("Why it is refused (for the unit)"),
         validators=[Required(_l("Please say why the publication is refused.")),
-                    MaxLength(NOTE_MAX)],
+                    MaxLength(NOTE_MAX), PlainText()],
     )  # fmt: skip
 
 

@@ -59,6 +59,7 @@ class CommentForm(FlaskForm):
         validators=[
             InputRequired(_l("Please write the comment.")),
             Length(max=NOTE_MAX, message=_l("A comment can have at most 5000 characters.")),
+            PlainText(),
         ],
     )
 
@@ -78,6 +79,7 @@ class ConflictForm(FlaskForm):
         validators=[
             InputRequired(_l("Please say what ties you to this unit.")),
             Length(max=500, message=_l("Please write at most 500 characters.")),
+            PlainText(),
         ],
     )
 

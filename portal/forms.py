@@ -336,12 +336,12 @@ class TrackForm(PageForm):
 
     number = StringField(
         _l("Case number"),
-        validators=[Required(_l("Please enter the case number.")), MaxLength(32)],
+        validators=[Required(_l("Please enter the case number.")), MaxLength(32), PlainText()],
         description=_l("For example 2026-000123."),
     )
     receipt = StringField(
         _l("Receipt"),
-        validators=[Required(_l("Please enter the receipt.")), MaxLength(64)],
+        validators=[Required(_l("Please enter the receipt.")), MaxLength(64), PlainText()],
         description=_l("The 28 letters and digits you were given, with or without the dashes."),
     )
 

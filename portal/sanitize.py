@@ -11,6 +11,8 @@ from __future__ import annotations
 import nh3
 from markupsafe import Markup
 
+from portal.forms import CONTROL_CHARACTERS
+
 ALLOWED_TAGS = frozenset(
     {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "blockquote", "h3", "h4", "a"}
 )
@@ -19,8 +21,21 @@ ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
 def sanitize_html(html: str) -> Markup:
-    """Return staff-written HTML with everything but simple formatting and links removed."""
-    cleaned = nh3.clean(
+    """Return staff-written HTML with everything but simple formatting and links removed.
+
+    Control characters (a bidi override, a bell, ...) are removed too, typed or written as
+    character references: the public must read the text as it is stored.
+    """
+    cleaned = _clean(CONTROL_CHARACTERS.sub("", html))
+    if CONTROL_CHARACTERS.search(cleaned):
+        # A reference such as &#8238; is a character only once parsed. Removing it from the
+        # cleaned HTML may join what nh3 judged harmless ("java&#1;script:"), so clean again.
+        cleaned = _clean(CONTROL_CHARACTERS.sub("", cleaned))
+    return Markup(cleaned)  # noqa: S704  (nh3 has just cleaned it)
+
+
+def _clean(html: str) -> str:
+    return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
@@ -28,4 +43,3 @@ def sanitize_html(html: str) -> Markup:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
-    return Markup(cleaned)  # noqa: S704  (nh3 has just cleaned it)

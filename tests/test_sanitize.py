@@ -48,3 +48,21 @@ def test_styles_and_unknown_attributes_are_dropped():
 
 def test_the_result_is_markup_that_jinja_will_not_escape_again():
     assert isinstance(sanitize_html("<p>文字</p>"), Markup)
+
+
+def test_control_characters_are_removed_but_tabs_and_line_breaks_kept():
+    cleaned = sanitize_html("<p>整改\u202e措施\x07\x00</p>\n<p>一月\t内</p>")
+    assert cleaned == "<p>整改措施</p>\n<p>一月\t内</p>"
+
+
+def test_control_characters_written_as_references_are_removed():
+    cleaned = sanitize_html('<p title="x">公示&#8238;&#x7;</p><a title="&#x202E;见">公告</a>')
+    assert "\u202e" not in cleaned
+    assert "\x07" not in cleaned
+    assert "公示" in cleaned
+
+
+def test_a_url_joined_by_removing_a_control_character_is_cleaned_again():
+    cleaned = sanitize_html('<a href="java&#1;script:steal()">查看</a>')
+    assert "script" not in cleaned.lower()
+    assert "查看" in cleaned
