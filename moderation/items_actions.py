@@ -18,6 +18,7 @@ from flask_wtf import FlaskForm
 
 from moderation import console
 from moderation.forms import show_error
+from moderation.forms_case import UNREADABLE
 from moderation.forms_items import (
     DraftForm,
     ItemForm,
@@ -126,7 +127,10 @@ def act(item_id: int, name: str):
     form = prepare_form(ACTIONS[name].form())
     shown_as = _shown_as(name, form)
     if g.get("csrf_failed") or not form.validate():
-        return render_item(item, 400 if g.get("csrf_failed") else 422, posted=(shown_as, form))
+        # A publication request of no known kind has no form on the page to say so.
+        unread = str(UNREADABLE) if shown_as == "request" else None
+        status = 400 if g.get("csrf_failed") else 422
+        return render_item(item, status, posted=(shown_as, form), message=unread)
     try:
         changed = ACTIONS[name].run(item, form)
     except StaleItem as error:
@@ -136,7 +140,8 @@ def act(item_id: int, name: str):
     except DomainError as error:
         db.session.rollback()
         show_error(form, error)
-        return render_item(item, 422, posted=(shown_as, form))
+        unread = str(error.message) if shown_as == "request" else None
+        return render_item(item, 422, posted=(shown_as, form), message=unread)
     db.session.commit()
     flash(ACTIONS[name].done if changed is not False else _l("Nothing changed."), "success")
     return redirect(url_for("console.item", item_id=item.id), 303)

@@ -146,3 +146,26 @@ def test_a_nul_in_the_track_number_is_refused_politely(app, desk):
 
     assert response.status_code == 422
     assert REMOVED in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [("", UNREADABLE), ("bogus", "There is nothing of that kind to publish.")],
+    ids=["missing", "forged"],
+)
+def test_a_publication_request_of_no_known_kind_says_why_it_was_refused(app, client, kind, message):
+    with app.app_context():
+        item_desk = build_desk()
+        item = new_item(item_desk)
+        db.session.commit()
+        item_id, version = item.id, item.version
+        sign_in(client, db.session.get(User, item_desk.officer.id))
+
+    response = client.post(
+        f"/console/items/{item_id}/request",
+        data={"version": version, "seen_seq": "0", "kind": kind},
+        headers=EN,
+    )
+
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
