@@ -118,7 +118,7 @@ def reschedule_review(review: ReviewRound, actor: User, schedule: Schedule) -> b
     lock_review(review)
     if (review.status, "reschedule") not in REVIEW_TRANSITIONS:
         raise InvalidReviewTransition(
-            _l("The round is open already: its schedule and rules can no longer change.")
+            _l("Voting has begun in this round: its schedule and rules can no longer change.")
         )
     _check_schedule(schedule)
     before = _schedule_of(review)
