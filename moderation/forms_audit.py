@@ -7,16 +7,14 @@ from flask_wtf import FlaskForm
 from wtforms import SearchField
 from wtforms.validators import Length, ValidationError
 
-from portal.forms import EventDateField
-
-#: The years a day of the trail may fall in.
-MIN_YEAR, MAX_YEAR = 2000, 2999
+from portal.forms import STAFF_YEARS, EventDateField
 
 
 def _check_year(field: EventDateField) -> None:
-    if field.data and not MIN_YEAR <= field.data.year <= MAX_YEAR:
+    if field.data and field.data.year not in STAFF_YEARS:
+        first, last = STAFF_YEARS[0], STAFF_YEARS[-1]
         raise ValidationError(
-            _l("Please give a day from %(first)d to %(last)d.", first=MIN_YEAR, last=MAX_YEAR)
+            _l("Please give a day from %(first)d to %(last)d.", first=first, last=last)
         )
 
 

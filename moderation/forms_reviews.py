@@ -17,15 +17,12 @@ from wtforms.validators import InputRequired, NumberRange
 
 from moderation.forms_case import HiddenInteger
 from portal.clock import local_zone
-from portal.forms import Required
+from portal.forms import STAFF_YEARS, Required
 from portal.models import REPRESENTATIVE_GROUPS, ReviewRound, VoterGroup, utcnow
 from portal.services.ballots import MAX_BATCH
 from portal.services.reviews import Schedule
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
-#: The years a round's time may fall in: others are typing slips (and year 1 in the city's
-#: zone has no UTC equivalent).
-MIN_YEAR, MAX_YEAR = 2000, 2999
 #: A new round is offered to open at the next full hour and to run this long.
 DEFAULT_DAYS = 14
 #: The fields of the form that changes a scheduled round, apart from the one that schedules.
@@ -46,7 +43,7 @@ class LocalTimeField(DateTimeLocalField):
             return
         try:
             typed = datetime.strptime(text, TIME_FORMAT)
-            if not MIN_YEAR <= typed.year <= MAX_YEAR:
+            if typed.year not in STAFF_YEARS:
                 raise ValueError(text)
             self.data = typed.replace(tzinfo=local_zone()).astimezone(UTC)
         except ValueError:

@@ -41,6 +41,9 @@ REPLACEMENT_CHARACTER = "\ufffd"
 
 #: The largest id a row can have (PostgreSQL's ``integer``); a larger one names no row.
 MAX_ID = 2**31 - 1
+#: The years a day or time typed by staff (a round's times, the trail's days) may fall in:
+#: others are typing slips, and year 1 in the city's zone has no UTC equivalent.
+STAFF_YEARS = range(2000, 3000)
 
 
 def optional_id(value: Any) -> int | None:
