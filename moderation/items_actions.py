@@ -127,10 +127,7 @@ def act(item_id: int, name: str):
     form = prepare_form(ACTIONS[name].form())
     shown_as = _shown_as(name, form)
     if g.get("csrf_failed") or not form.validate():
-        # A publication request of no known kind has no form on the page to say so.
-        unread = str(UNREADABLE) if shown_as == "request" else None
-        status = 400 if g.get("csrf_failed") else 422
-        return render_item(item, status, posted=(shown_as, form), message=unread)
+        return _shown_again(item, 400 if g.get("csrf_failed") else 422, shown_as, form)
     try:
         changed = ACTIONS[name].run(item, form)
     except StaleItem as error:
@@ -140,11 +137,22 @@ def act(item_id: int, name: str):
     except DomainError as error:
         db.session.rollback()
         show_error(form, error)
-        unread = str(error.message) if shown_as == "request" else None
-        return render_item(item, 422, posted=(shown_as, form), message=unread)
+        return _shown_again(item, 422, shown_as, form)
     db.session.commit()
     flash(ACTIONS[name].done if changed is not False else _l("Nothing changed."), "success")
     return redirect(url_for("console.item", item_id=item.id), 303)
+
+
+def _shown_again(item: RectificationItem, status: int, shown_as: str, form: FlaskForm):
+    """Show the item page again with the form sent in vain.
+
+    A publication request of no known kind has no form on the page to carry its errors: the
+    refusal is said above the page instead.
+    """
+    message = None
+    if shown_as == "request":
+        message = form.form_errors[0] if form.form_errors else str(UNREADABLE)
+    return render_item(item, status, posted=(shown_as, form), message=message)
 
 
 def _shown_as(name: str, form: FlaskForm) -> str:
