@@ -101,8 +101,7 @@ def decide_extension(extension_id: int):
 @requires(Permission.DECIDE_EXTENSION)
 def pending_extensions():
     """List the extensions waiting for the signed-in account's decision."""
-    pending = extensions.extensions_to_decide(current_user)
-    return render_template("moderation/extensions.html", pending=pending, posted={})
+    return _extension_list()
 
 
 def _shown_again(case: Case, form: ExtensionRequestForm, status: int):
@@ -113,13 +112,15 @@ def _shown_again(case: Case, form: ExtensionRequestForm, status: int):
 def _decision_shown_again(extension: CaseExtension, form: ExtensionDecisionForm):
     """Show a decision sent in vain again, with its note, where it was taken."""
     if form.back.data == "list":
-        pending = extensions.extensions_to_decide(current_user)
-        page = render_template(
-            "moderation/extensions.html", pending=pending, posted={extension.id: form}
-        )
-        return page, 422
+        return _extension_list(posted={extension.id: form}), 422
     setattr(g, DECISION_KEY, form)
     return render_case(extension.case, 422)
+
+
+def _extension_list(posted: dict[int, ExtensionDecisionForm] | None = None) -> str:
+    """Render the extensions waiting for the account; a decision sent in vain shows its own."""
+    pending = extensions.extensions_to_decide(current_user)
+    return render_template("moderation/extensions.html", pending=pending, posted=posted or {})
 
 
 def _load_extension(extension_id: int) -> CaseExtension:
