@@ -197,14 +197,20 @@ def test_the_navigation_offers_the_trail_to_administrators(admin):
     assert 'href="/console/audit"' in page and "Audit trail" in page
 
 
-def test_an_administrator_below_the_top_of_the_tree_cannot_read_the_trail(app, client):
-    # The trail is the whole city's: a district administrator would read the history of
-    # cases kept from them by scope or recusal.
+def _add_admin(app, username: str, unit: str, is_cadre: bool = False) -> None:
+    """Add an administrator with two-factor set, scoped to one unit of a new city."""
     with app.app_context():
         city = build_city()
         secret = encrypt_secret(b"JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-        add_user(Role.ADMIN, city.district, "admin.district", totp_secret=secret)
+        linked = {"cadre_id": city.cadre.id} if is_cadre else {}
+        add_user(Role.ADMIN, getattr(city, unit), username, totp_secret=secret, **linked)
         db.session.commit()
+
+
+def test_an_administrator_below_the_top_of_the_tree_cannot_read_the_trail(app, client):
+    # The trail is the whole city's: a district administrator would read the history of
+    # cases kept from them by scope or recusal.
+    _add_admin(app, "admin.district", unit="district")
     _write(app, 1, "case.assign", object_type="case", object_id="2026-000001")
     _as(app, client, "admin.district")
 
@@ -216,13 +222,7 @@ def test_an_administrator_below_the_top_of_the_tree_cannot_read_the_trail(app, c
 def test_a_top_administrator_who_is_a_cadre_cannot_read_the_trail(app, client):
     # Recusal hides the cases about them; the trail would show who handled those cases and
     # who read the reporter's details.
-    with app.app_context():
-        city = build_city()
-        secret = encrypt_secret(b"JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-        add_user(
-            Role.ADMIN, city.committee, "admin.cadre", totp_secret=secret, cadre_id=city.cadre.id
-        )
-        db.session.commit()
+    _add_admin(app, "admin.cadre", unit="committee", is_cadre=True)
     _write(app, 1, "contact.view", object_type="case", object_id="2026-000001")
     _as(app, client, "admin.cadre")
 

@@ -47,6 +47,16 @@ def _extension(app) -> CaseExtension:
         return extension
 
 
+def _asked_of_the_triager(app, client, desk) -> CaseExtension:
+    """Have the officer ask for three more days, and sign their superior in to decide."""
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.number == desk.number))
+        extensions.request_extension(case, db.session.get(User, desk.officer), 3, "当事人出差")
+        db.session.commit()
+    _as(app, client, desk.triager)
+    return _extension(app)
+
+
 def test_the_case_page_shows_the_clock_and_offers_to_ask_for_more_time(client, desk):
     page = _case_page(client, desk.number)
 
@@ -120,12 +130,7 @@ def test_the_superior_approves_from_the_case_page(app, client, desk):
 
 
 def test_the_superiors_list_shows_what_waits_and_denies_from_there(app, client, desk):
-    with app.app_context():
-        case = db.session.scalar(select(Case).where(Case.number == desk.number))
-        extensions.request_extension(case, db.session.get(User, desk.officer), 3, "当事人出差")
-        db.session.commit()
-    _as(app, client, desk.triager)
-    extension = _extension(app)
+    extension = _asked_of_the_triager(app, client, desk)
 
     page = client.get("/console/extensions", headers=EN).get_data(as_text=True)
     assert desk.number in page and "当事人出差" in page
@@ -173,12 +178,7 @@ def test_the_clock_panel_marks_a_very_overdue_case(app, client, desk):
 
 @pytest.mark.parametrize("back", ["list", "case"])
 def test_a_decision_with_an_overlong_note_comes_back_with_the_note(app, client, desk, back):
-    with app.app_context():
-        case = db.session.scalar(select(Case).where(Case.number == desk.number))
-        extensions.request_extension(case, db.session.get(User, desk.officer), 3, "当事人出差")
-        db.session.commit()
-    _as(app, client, desk.triager)
-    extension = _extension(app)
+    extension = _asked_of_the_triager(app, client, desk)
     note = "同意延期，" + "请抓紧办理。" * 400
 
     response = client.post(
@@ -195,12 +195,7 @@ def test_a_decision_with_an_overlong_note_comes_back_with_the_note(app, client, 
 
 
 def test_a_forged_decision_is_shown_again_with_why(app, client, desk):
-    with app.app_context():
-        case = db.session.scalar(select(Case).where(Case.number == desk.number))
-        extensions.request_extension(case, db.session.get(User, desk.officer), 3, "当事人出差")
-        db.session.commit()
-    _as(app, client, desk.triager)
-    extension = _extension(app)
+    extension = _asked_of_the_triager(app, client, desk)
 
     response = client.post(
         f"/console/extensions/{extension.id}",
