@@ -24,8 +24,8 @@ from moderation.guard import add_nav_item, requires
 from portal.clock import local_zone
 from portal.extensions import db
 from portal.forms import optional_id
-from portal.models import AuditEvent, User
-from portal.policy import Permission, at_top
+from portal.models import AuditEvent
+from portal.policy import Permission, reads_whole_trail
 from portal.services import audit
 from portal.services.audit import ChainProblem
 
@@ -46,17 +46,6 @@ class TrailPage:
     after: int | None = None
     #: Pass as ``before`` for the previous (newer) page, or None on the first page.
     before: int | None = None
-
-
-def reads_whole_trail(user: User) -> bool:
-    """Tell whether an account may read the trail: at the top, and linked to no cadre.
-
-    The trail is the whole city's, case numbers and units included, and it cannot be cut by
-    scope or recusal row by row: an administrator below the top would read the history of
-    cases kept from them, and an administrator who is a cadre that of the cases about
-    themselves (who handled them, who read the reporter's details).
-    """
-    return at_top(user) and user.cadre_id is None
 
 
 def _whole_trail_readers_only() -> None:

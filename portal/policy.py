@@ -123,6 +123,17 @@ def at_top(user: User) -> bool:
     return user.unit.parent_id is None
 
 
+def reads_whole_trail(user: User) -> bool:
+    """Tell whether an account may read the audit trail: at the top, and linked to no cadre.
+
+    The trail is the whole city's, case numbers and units included, and it cannot be cut by
+    scope or recusal row by row: an administrator below the top would read the history of
+    cases kept from them, and an administrator who is a cadre that of the cases about
+    themselves (who handled them, who read the reporter's details).
+    """
+    return at_top(user) and user.cadre_id is None
+
+
 def sees_protected(user: User) -> bool:
     """Tell whether the account may see protected cases: triage at the top of the tree."""
     return at_top(user) and can(user, Permission.TRIAGE)
